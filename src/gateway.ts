@@ -1,0 +1,122 @@
+import { decideAccess, WWW_AUTHENTICATE, type AccessDenial, type Identity } from "./auth/access";
+import { parseAuthorization } from "./auth/basic";
+import type { UserDirectory } from "./auth/user-directory";
+import type { Config } from "./config";
+import { readBodyWithin, rejectDeclaredOversize } from "./http/read-body";
+import type { RequestTarget } from "./http/target";
+import { normaliseBody, type NormalisedBody } from "./rapi/body";
+import { RapiError } from "./rapi/errors";
+import { matchRoute, type RouteMatch } from "./rapi/route";
+import type { AccessLevel } from "./rapi/resources";
+import { sendUpstream, type UpstreamResponse } from "./upstream/forward";
+
+// The daemon reads at most 4096 bytes of request headers, request line
+// included; a target under this leaves room for the headers we send.
+export const MAX_TARGET_BYTES = 2048;
+
+/** Everything one request carries through the stages. */
+export interface RequestContext {
+  readonly config: Config;
+  readonly users: UserDirectory;
+  readonly requestId: string;
+  readonly now: number;
+  /** Filled in by the stages, read by the log line. */
+  readonly log: { user?: string; route?: string; upstreamMs?: number; reason?: string };
+}
+
+/** A request that passed every check at the edge, ready to dispatch. */
+export interface CheckedRequest {
+  readonly method: string;
+  readonly target: RequestTarget;
+  readonly route: Extract<RouteMatch, { kind: "found" }>;
+  readonly access: AccessLevel;
+  readonly identity: Identity;
+  readonly body: NormalisedBody;
+  readonly userAgent: string | null;
+}
+
+/** Routes a request: 404 for an unknown path, 501 for a method it lacks. */
+export function routeRequest(method: string, target: RequestTarget): Extract<RouteMatch, { kind: "found" }> {
+  if (new TextEncoder().encode(target.raw).byteLength > MAX_TARGET_BYTES) {
+    throw new RapiError(414, undefined, { detail: `request target longer than ${MAX_TARGET_BYTES} bytes` });
+  }
+  const route = matchRoute(target.path, method);
+  if (route.kind === "not-found") {
+    throw new RapiError(404);
+  }
+  if (route.kind === "method-not-supported") {
+    throw new RapiError(501, `Method ${method} is unsupported for path ${target.path}`);
+  }
+  return route;
+}
+
+function denialError(denial: AccessDenial): RapiError {
+  switch (denial.status) {
+    case 400:
+      return new RapiError(400, "Basic authentication requires credentials", { detail: denial.reason });
+    case 401:
+      return new RapiError(401, undefined, { headers: { "WWW-Authenticate": WWW_AUTHENTICATE }, detail: denial.reason });
+    case 403:
+      return new RapiError(403, undefined, { detail: denial.reason });
+  }
+}
+
+/** Runs route, size, authentication, access and body checks, in the daemon's order. */
+export async function checkRequest(request: Request, target: RequestTarget, context: RequestContext): Promise<CheckedRequest> {
+  const method = request.method.toUpperCase();
+  const route = routeRequest(method, target);
+  context.log.route = `${method} ${route.resource.path}`;
+
+  rejectDeclaredOversize(request, context.config.maxBodyBytes);
+
+  const credentials = parseAuthorization(request.headers.get("Authorization"));
+  if (credentials.kind === "basic") {
+    context.log.user = credentials.username;
+  }
+  const decision = await decideAccess(route.access, context.config.requireAuth, credentials, (name) => context.users.find(name, context.now));
+  if (!decision.allowed) {
+    throw denialError(decision.denial);
+  }
+
+  const bytes = await readBodyWithin(request, context.config.maxBodyBytes);
+  const body = normaliseBody(route, request.headers.get("Content-Type"), bytes);
+
+  return { method, target, route, access: route.access, identity: decision.identity, body, userAgent: request.headers.get("User-Agent") };
+}
+
+/** Passes a checked request to the daemon and its answer back untouched. */
+export async function forwardToUpstream(checked: CheckedRequest, context: RequestContext): Promise<Response> {
+  // GET handlers other than /wait ignore a body, and fetch cannot send one on
+  // a GET, so a (valid) body on a GET is dropped here.
+  const sendsBody = checked.body.kind === "json" && checked.method !== "GET";
+  const upstream = await sendUpstream(context.config, {
+    method: checked.method,
+    target: checked.target.raw,
+    access: checked.access,
+    body: sendsBody && checked.body.kind === "json" ? checked.body.text : undefined,
+    requestId: context.requestId,
+    userAgent: checked.userAgent,
+  });
+  context.log.upstreamMs = upstream.elapsedMs;
+  return upstreamToResponse(upstream);
+}
+
+/**
+ * Turns the daemon's answer into the client's. A 401 or 403 from the daemon
+ * means the gateway's own upstream account was refused, which the client
+ * cannot fix, so it becomes a 502 instead of a prompt for credentials.
+ */
+export function upstreamToResponse(upstream: UpstreamResponse): Response {
+  if (upstream.status === 401 || upstream.status === 403) {
+    throw new RapiError(502, undefined, { detail: `upstream refused the gateway's account with ${upstream.status}` });
+  }
+  if (upstream.status < 200 || upstream.status > 599) {
+    throw new RapiError(502, undefined, { detail: `upstream answered with status ${upstream.status}` });
+  }
+  const headers = new Headers();
+  if (upstream.contentType !== null) {
+    headers.set("Content-Type", upstream.contentType);
+  }
+  const bodyless = upstream.status === 204 || upstream.status === 205 || upstream.status === 304;
+  return new Response(bodyless ? null : upstream.body, { status: upstream.status, headers });
+}

@@ -1,0 +1,98 @@
+import { RapiError } from "./errors";
+import type { RouteMatch } from "./route";
+
+/** A request body ready to forward: JSON text, or none. */
+export type NormalisedBody = { readonly kind: "none" } | { readonly kind: "json"; readonly text: string; readonly value: unknown };
+
+// Roles PUT /2/nodes/[node]/role takes (Ganeti's node roles).
+const NODE_ROLES = new Set(["master", "master-candidate", "regular", "drained", "offline"]);
+const UTF8_CHARSETS = new Set(["utf-8", "utf8", "us-ascii"]);
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Checks a Content-Type for a JSON body. ganeti-rapi compares the whole header
+ * value, so `application/json; charset=utf-8` would get 415 there; the edge
+ * accepts any parameters and case, but not a charset other than UTF-8, since
+ * JSON text is UTF-8 (RFC 8259, section 8.1).
+ */
+export function isJsonContentType(value: string | null): boolean {
+  if (value === null) {
+    return false;
+  }
+  const [mediaType, ...parameters] = value.split(";");
+  if (mediaType?.trim().toLowerCase() !== "application/json") {
+    return false;
+  }
+  return parameters.every((parameter) => {
+    const [name, rawValue] = parameter.split("=", 2);
+    if (name?.trim().toLowerCase() !== "charset") {
+      return true;
+    }
+    const charset = (rawValue ?? "").trim().replace(/^"(.*)"$/, "$1").toLowerCase();
+    return UTF8_CHARSETS.has(charset);
+  });
+}
+
+function isNodeRoleChange(route: RouteMatch): boolean {
+  return route.kind === "found" && route.method === "PUT" && route.resource.path === "/2/nodes/{node}/role";
+}
+
+/**
+ * Reads a node role from the forms strict JSON encoders produce: the JSON
+ * string RAPI expects, a one-element list, or the unquoted word.
+ */
+function parseNodeRole(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (NODE_ROLES.has(trimmed)) {
+    return trimmed;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+  if (typeof value === "string") {
+    return value;
+  }
+  if (Array.isArray(value) && value.length === 1 && typeof value[0] === "string") {
+    return value[0];
+  }
+  return undefined;
+}
+
+/**
+ * Validates and normalises a request body before it leaves the edge: an empty
+ * body passes with any Content-Type (Ganeti's Python client sends one on every
+ * GET); a non-empty one must be JSON in UTF-8 under a JSON Content-Type.
+ */
+export function normaliseBody(route: RouteMatch, contentType: string | null, bytes: Uint8Array): NormalisedBody {
+  if (bytes.byteLength === 0) {
+    return { kind: "none" };
+  }
+  if (!isJsonContentType(contentType)) {
+    throw new RapiError(415);
+  }
+
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new RapiError(400, "Unable to parse JSON data", { detail: "body is not valid UTF-8" });
+  }
+
+  if (isNodeRoleChange(route)) {
+    const role = parseNodeRole(text);
+    if (role === undefined) {
+      throw new RapiError(400, "Unable to parse JSON data", { detail: "node role body is neither a JSON string, a one-string list nor a role name" });
+    }
+    return { kind: "json", text: JSON.stringify(role), value: role };
+  }
+
+  try {
+    return { kind: "json", text, value: JSON.parse(text) as unknown };
+  } catch {
+    throw new RapiError(400, "Unable to parse JSON data", { detail: "body is not valid JSON" });
+  }
+}

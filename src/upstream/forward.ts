@@ -1,0 +1,78 @@
+import type { Config, UpstreamAccount } from "../config";
+import type { AccessLevel } from "../rapi/resources";
+import { RapiError } from "../rapi/errors";
+
+/** A request as it leaves for the daemon: the same method, path and query. */
+export interface UpstreamRequest {
+  readonly method: string;
+  /** Path and query exactly as the client sent them, e.g. `/2/tags?tag=a&tag=b`. */
+  readonly target: string;
+  readonly access: AccessLevel;
+  /** JSON text to send, or undefined for no body. */
+  readonly body: string | undefined;
+  readonly requestId: string;
+  readonly userAgent: string | null;
+}
+
+/** The daemon's answer, read in full so a truncated one is caught here. */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly body: ArrayBuffer;
+  readonly elapsedMs: number;
+}
+
+// The daemon reads at most 4096 bytes of request headers; a long User-Agent
+// is the one client-controlled header we pass on, so it is cut short.
+const MAX_USER_AGENT_LENGTH = 200;
+
+function basicAuthorization(account: UpstreamAccount): string {
+  const bytes = new TextEncoder().encode(`${account.user}:${account.password}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** Builds the minimal header set the daemon gets; nothing else of the client's passes. */
+export function upstreamHeaders(config: Config, request: UpstreamRequest): Headers {
+  const headers = new Headers({ Accept: "application/json", "X-Request-Id": request.requestId });
+
+  const account = request.access === "write" ? config.upstreamWrite : config.upstreamRead;
+  if (account !== undefined) {
+    headers.set("Authorization", basicAuthorization(account));
+  }
+  if (request.body !== undefined) {
+    headers.set("Content-Type", "application/json");
+  }
+  if (request.userAgent !== null) {
+    headers.set("User-Agent", request.userAgent.slice(0, MAX_USER_AGENT_LENGTH));
+  }
+  if (config.accessServiceToken !== undefined) {
+    headers.set("CF-Access-Client-Id", config.accessServiceToken.clientId);
+    headers.set("CF-Access-Client-Secret", config.accessServiceToken.clientSecret);
+  }
+  return headers;
+}
+
+/**
+ * Sends one request to the daemon, never more: a write is not retried.
+ * Unreachable or a broken answer is 502, no complete answer within the
+ * timeout is 504; the cause goes to the log only.
+ */
+export async function sendUpstream(config: Config, request: UpstreamRequest): Promise<UpstreamResponse> {
+  const started = Date.now();
+  const signal = AbortSignal.timeout(config.upstreamTimeoutMs);
+  const init: RequestInit = { method: request.method, headers: upstreamHeaders(config, request), signal, redirect: "manual" };
+  if (request.body !== undefined) {
+    init.body = request.body;
+  }
+
+  try {
+    const response = await fetch(`${config.upstreamOrigin}${request.target}`, init);
+    const body = await response.arrayBuffer();
+    return { status: response.status, contentType: response.headers.get("Content-Type"), body, elapsedMs: Date.now() - started };
+  } catch (error) {
+    if (signal.aborted) {
+      throw new RapiError(504, undefined, { detail: `upstream gave no complete answer within ${config.upstreamTimeoutMs} ms` });
+    }
+    throw new RapiError(502, undefined, { detail: `upstream request failed: ${String(error)}` });
+  }
+}
