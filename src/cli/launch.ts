@@ -52,6 +52,8 @@ export function bundleWorker(entryPoint: string): Promise<string> {
       mainFields: ["module", "main"],
       write: false,
       logLevel: "silent",
+      // Modules the runtime provides, as wrangler leaves them to workerd.
+      external: ["cloudflare:*", "node:*"],
     }).then((result) => {
       const output = result.outputFiles[0];
       if (output === undefined) {

@@ -90,9 +90,22 @@ export function normaliseBody(route: RouteMatch, contentType: string | null, byt
     return { kind: "json", text: JSON.stringify(role), value: role };
   }
 
+  let value: unknown;
   try {
-    return { kind: "json", text, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text);
   } catch {
     throw new RapiError(400, "Unable to parse JSON data", { detail: "body is not valid JSON" });
   }
+  return { kind: "json", text: escapeNonAscii(text), value };
+}
+
+/**
+ * Replaces every non-ASCII character of valid JSON text with its \uXXXX
+ * escape. ganeti-rapi 3.0 compares Content-Length with the body's length in
+ * characters, so a body with multi-byte UTF-8 never looks complete to it and
+ * the request hangs until its read timeout. Outside strings JSON text is
+ * ASCII, so only string contents change, and they keep their meaning.
+ */
+export function escapeNonAscii(text: string): string {
+  return text.replace(/[^\x00-\x7f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

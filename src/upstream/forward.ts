@@ -26,9 +26,17 @@ export interface UpstreamResponse {
 // is the one client-controlled header we pass on, so it is cut short.
 const MAX_USER_AGENT_LENGTH = 200;
 
+// Header values per account object, computed once per isolate.
+const authorizations = new WeakMap<UpstreamAccount, string>();
+
 function basicAuthorization(account: UpstreamAccount): string {
-  const bytes = new TextEncoder().encode(`${account.user}:${account.password}`);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  let value = authorizations.get(account);
+  if (value === undefined) {
+    const bytes = new TextEncoder().encode(`${account.user}:${account.password}`);
+    value = `Basic ${btoa(String.fromCharCode(...bytes))}`;
+    authorizations.set(account, value);
+  }
+  return value;
 }
 
 /** Builds the minimal header set the daemon gets; nothing else of the client's passes. */
