@@ -1,0 +1,97 @@
+/**
+ * Benchmark: the gateway against a bare pass-through Worker, both in workerd
+ * under Miniflare, in front of the same upstream, in the same run. Prints
+ * requests per second and p50/p99 latency of each, and the ratios.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { launchGateway, type LaunchedGateway } from "../../src/cli/launch.ts";
+import type { LoadResult } from "./load.ts";
+import { runLoadOnThread as runLoad } from "./load-thread.ts";
+
+const PASS_THROUGH_WORKER = fileURLToPath(new URL("./passthrough-worker.ts", import.meta.url));
+const CONCURRENCY = 16;
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+// A 1 KB JSON answer, about the size of a small RAPI read.
+const UPSTREAM_BODY = JSON.stringify({ name: "cluster.ganeti.test", padding: "x".repeat(960) });
+
+/** A fast upstream on loopback, so the figures show the Workers, not the daemon. */
+async function startStaticUpstream(): Promise<Server> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(UPSTREAM_BODY) });
+    response.end(UPSTREAM_BODY);
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function summarise(results: LoadResult[]): { rps: number; p50: number; p99: number; errors: number; requests: number } {
+  return {
+    rps: median(results.map((result) => result.requestsPerSecond)),
+    p50: median(results.map((result) => result.p50Ms)),
+    p99: median(results.map((result) => result.p99Ms)),
+    errors: results.reduce((total, result) => total + result.errors, 0),
+    requests: results.reduce((total, result) => total + result.requests, 0),
+  };
+}
+
+export async function runOverheadBenchmark(): Promise<void> {
+  const upstream = await startStaticUpstream();
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const accounts = { UPSTREAM_READ_USER: "edge-reader", UPSTREAM_READ_PASSWORD: "edge-reader-secret" };
+
+  const gateways: LaunchedGateway[] = [];
+  try {
+    const gateway = await launchGateway({ upstreamUrl, usersFile: "bench {cleartext}bench-secret read\n", vars: { ...accounts, USERS_CACHE_SECONDS: "30" } });
+    gateways.push(gateway);
+    const passThrough = await launchGateway({ upstreamUrl, entryPoint: PASS_THROUGH_WORKER, vars: accounts });
+    gateways.push(passThrough);
+
+    const targets = [
+      { name: "pass-through Worker", url: `${passThrough.url}/2/info`, headers: {} },
+      { name: "rapi-edge gateway", url: `${gateway.url}/2/info`, headers: { Authorization: `Basic ${Buffer.from("bench:bench-secret").toString("base64")}` } },
+    ];
+
+    for (const target of targets) {
+      await runLoad({ url: target.url, headers: target.headers, concurrency: CONCURRENCY, durationMs: 1000, expectStatus: 200 });
+    }
+
+    const results = new Map<string, LoadResult[]>(targets.map((target) => [target.name, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const target of targets) {
+        const result = await runLoad({ url: target.url, headers: target.headers, concurrency: CONCURRENCY, durationMs: ROUND_MS, expectStatus: 200 });
+        results.get(target.name)?.push(result);
+      }
+    }
+
+    const baselineRounds = results.get("pass-through Worker") ?? [];
+    const measuredRounds = results.get("rapi-edge gateway") ?? [];
+    const baseline = summarise(baselineRounds);
+    const measured = summarise(measuredRounds);
+    // Each round runs both Workers back to back, so a ratio per round cancels
+    // the drift of a shared two-core machine; the median ratio is reported.
+    const pairedRatio = (pick: (result: LoadResult) => number) => median(measuredRounds.map((result, index) => pick(result) / pick(baselineRounds[index] as LoadResult)));
+    console.log(`\nGateway overhead: GET /2/info, 1 KB JSON upstream, ${CONCURRENCY} connections, ${ROUNDS} rounds of ${ROUND_MS / 1000} s each (medians)`);
+    console.log("| Worker | requests/s | p50 ms | p99 ms | requests | errors |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (const [name, summary] of [["pass-through Worker", baseline], ["rapi-edge gateway", measured]] as const) {
+      console.log(`| ${name} | ${summary.rps.toFixed(0)} | ${summary.p50.toFixed(2)} | ${summary.p99.toFixed(2)} | ${summary.requests} | ${summary.errors} |`);
+    }
+    const throughputRatios = measuredRounds.map((result, index) => result.requestsPerSecond / (baselineRounds[index] as LoadResult).requestsPerSecond);
+    console.log(`ratios (gateway / pass-through, median of paired rounds): throughput ${pairedRatio((result) => result.requestsPerSecond).toFixed(2)}x, p50 ${pairedRatio((result) => result.p50Ms).toFixed(2)}x, p99 ${pairedRatio((result) => result.p99Ms).toFixed(2)}x`);
+    console.log(`throughput ratio per round: ${throughputRatios.map((ratio) => ratio.toFixed(2)).join(" ")}`);
+  } finally {
+    for (const gateway of gateways) {
+      await gateway.close();
+    }
+    await new Promise((resolve) => upstream.close(resolve));
+  }
+}
