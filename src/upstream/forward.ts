@@ -67,7 +67,11 @@ export function upstreamHeaders(config: Config, request: UpstreamRequest): Heade
  */
 export async function sendUpstream(config: Config, request: UpstreamRequest): Promise<UpstreamResponse> {
   const started = Date.now();
-  const signal = AbortSignal.timeout(config.upstreamTimeoutMs);
+  // A timer cleared as soon as the answer is in: AbortSignal.timeout() would
+  // leave one pending timer per request for the whole timeout.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), config.upstreamTimeoutMs);
+  const signal = controller.signal;
   const init: RequestInit = { method: request.method, headers: upstreamHeaders(config, request), signal, redirect: "manual" };
   if (request.body !== undefined) {
     init.body = request.body;
@@ -82,5 +86,7 @@ export async function sendUpstream(config: Config, request: UpstreamRequest): Pr
       throw new RapiError(504, undefined, { detail: `upstream gave no complete answer within ${config.upstreamTimeoutMs} ms` });
     }
     throw new RapiError(502, undefined, { detail: `upstream request failed: ${String(error)}` });
+  } finally {
+    clearTimeout(timer);
   }
 }
