@@ -1,8 +1,12 @@
+import type { WriteOnce } from "./idempotency/write-once";
+import type { JobWatch } from "./jobs/job-watch";
 import { RapiError } from "./rapi/errors";
 
 /** The bindings and variables the Worker reads (see wrangler.toml and README). */
 export interface Env {
   readonly USERS: KVNamespace;
+  readonly JOB_WATCH: DurableObjectNamespace<JobWatch>;
+  readonly WRITE_ONCE: DurableObjectNamespace<WriteOnce>;
   readonly UPSTREAM_URL?: string;
   readonly UPSTREAM_READ_USER?: string;
   readonly UPSTREAM_READ_PASSWORD?: string;
@@ -18,6 +22,7 @@ export interface Env {
   readonly JOB_WAIT_TIMEOUT_MS?: string;
   readonly JOB_RETENTION_SECONDS?: string;
   readonly IDEMPOTENCY_WINDOW_SECONDS?: string;
+  readonly LOG_REQUESTS?: string;
 }
 
 /** An upstream service account, one per access level. */
@@ -40,6 +45,8 @@ export interface Config {
   readonly jobWaitTimeoutMs: number;
   readonly jobRetentionMs: number;
   readonly idempotencyWindowMs: number;
+  /** Which requests get a log line: every one, or only errors and writes. */
+  readonly logRequests: "all" | "errors";
 }
 
 /** A setting that cannot be used, with what to do about it. */
@@ -95,6 +102,17 @@ function readAccount(env: Env, userName: keyof Env, passwordName: keyof Env): Up
   return { user, password };
 }
 
+function readLogRequests(env: Env): "all" | "errors" {
+  const raw = env.LOG_REQUESTS;
+  if (raw === undefined || raw === "" || raw === "all") {
+    return "all";
+  }
+  if (raw === "errors") {
+    return "errors";
+  }
+  throw new ConfigError(`LOG_REQUESTS must be "all" or "errors", got ${JSON.stringify(raw)}`);
+}
+
 function readUpstreamOrigin(env: Env): string {
   const raw = env.UPSTREAM_URL;
   if (raw === undefined || raw === "") {
@@ -138,6 +156,7 @@ export function parseConfig(env: Env): Config {
     jobWaitTimeoutMs: readInteger(env, "JOB_WAIT_TIMEOUT_MS", 10_000, 100, 120_000),
     jobRetentionMs: readInteger(env, "JOB_RETENTION_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600) * 1000,
     idempotencyWindowMs: readInteger(env, "IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, 1, 30 * 24 * 3600) * 1000,
+    logRequests: readLogRequests(env),
   };
 }
 

@@ -1,8 +1,10 @@
-import { decideAccess, WWW_AUTHENTICATE, type AccessDenial, type Identity } from "./auth/access";
+import { decideAccess, grants, WWW_AUTHENTICATE, type AccessDenial, type Identity } from "./auth/access";
 import { parseAuthorization } from "./auth/basic";
+import type { LoginCache } from "./auth/login-cache";
 import type { UserDirectory } from "./auth/user-directory";
 import type { Config } from "./config";
 import { readBodyWithin, rejectDeclaredOversize } from "./http/read-body";
+import { IDEMPOTENCY_KEY_HEADER } from "./idempotency/key";
 import type { RequestTarget } from "./http/target";
 import { normaliseBody, type NormalisedBody } from "./rapi/body";
 import { RapiError } from "./rapi/errors";
@@ -18,6 +20,7 @@ export const MAX_TARGET_BYTES = 2048;
 export interface RequestContext {
   readonly config: Config;
   readonly users: UserDirectory;
+  readonly logins: LoginCache;
   readonly requestId: string;
   readonly now: number;
   /** Filled in by the stages, read by the log line. */
@@ -33,6 +36,8 @@ export interface CheckedRequest {
   readonly identity: Identity;
   readonly body: NormalisedBody;
   readonly userAgent: string | null;
+  /** The raw Idempotency-Key header, checked only where a write uses it. */
+  readonly idempotencyKey: string | null;
 }
 
 /** Routes a request: 404 for an unknown path, 501 for a method it lacks. */
@@ -61,6 +66,31 @@ function denialError(denial: AccessDenial): RapiError {
   }
 }
 
+/** Decides who the caller is and whether the route's access level is granted. */
+async function authenticate(authorization: string | null, level: AccessLevel, context: RequestContext): Promise<Identity> {
+  const cached = authorization === null ? undefined : context.logins.find(authorization, context.now);
+  if (cached !== undefined) {
+    context.log.user = cached.name;
+    if (!grants(cached.options, level)) {
+      throw denialError({ status: 403, reason: "missing-option", username: cached.name });
+    }
+    return cached;
+  }
+
+  const credentials = parseAuthorization(authorization);
+  if (credentials.kind === "basic") {
+    context.log.user = credentials.username;
+  }
+  const decision = await decideAccess(level, context.config.requireAuth, credentials, (name) => context.users.find(name, context.now));
+  if (!decision.allowed) {
+    throw denialError(decision.denial);
+  }
+  if (authorization !== null && decision.identity.kind === "user") {
+    context.logins.remember(authorization, decision.identity, context.now);
+  }
+  return decision.identity;
+}
+
 /** Runs route, size, authentication, access and body checks, in the daemon's order. */
 export async function checkRequest(request: Request, target: RequestTarget, context: RequestContext): Promise<CheckedRequest> {
   const method = request.method.toUpperCase();
@@ -69,19 +99,21 @@ export async function checkRequest(request: Request, target: RequestTarget, cont
 
   rejectDeclaredOversize(request, context.config.maxBodyBytes);
 
-  const credentials = parseAuthorization(request.headers.get("Authorization"));
-  if (credentials.kind === "basic") {
-    context.log.user = credentials.username;
-  }
-  const decision = await decideAccess(route.access, context.config.requireAuth, credentials, (name) => context.users.find(name, context.now));
-  if (!decision.allowed) {
-    throw denialError(decision.denial);
-  }
+  const identity = await authenticate(request.headers.get("Authorization"), route.access, context);
 
   const bytes = await readBodyWithin(request, context.config.maxBodyBytes);
   const body = normaliseBody(route, request.headers.get("Content-Type"), bytes);
 
-  return { method, target, route, access: route.access, identity: decision.identity, body, userAgent: request.headers.get("User-Agent") };
+  return {
+    method,
+    target,
+    route,
+    access: route.access,
+    identity,
+    body,
+    userAgent: request.headers.get("User-Agent"),
+    idempotencyKey: request.headers.get(IDEMPOTENCY_KEY_HEADER),
+  };
 }
 
 /** Passes a checked request to the daemon and its answer back untouched. */

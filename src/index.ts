@@ -1,12 +1,23 @@
 import { Router, type IRequest } from "itty-router";
+import { LoginCache } from "./auth/login-cache";
 import { UserDirectory } from "./auth/user-directory";
 import { loadConfig, type Env } from "./config";
+import { dispatchAtEdge } from "./dispatch";
 import { checkRequest, forwardToUpstream, type RequestContext } from "./gateway";
 import { parseTarget } from "./http/target";
 import { logError, logInfo } from "./log";
 import { RapiError, rapiErrorResponse } from "./rapi/errors";
 
-/** Per-request state the router's stages share; kept apart from the Request. */
+/**
+ * What the router sees of a request. itty-router writes `query`, `params`
+ * and `route` onto the object it routes; handing it this plain object keeps
+ * the runtime's Request unmutated.
+ */
+interface RoutedRequest extends IRequest {
+  readonly original: Request;
+}
+
+/** Per-request state the router's stages share. */
 interface RequestState {
   readonly requestId: string;
   readonly started: number;
@@ -15,35 +26,40 @@ interface RequestState {
   errorDetail: string | undefined;
 }
 
-// One user directory per isolate and KV binding, so its cache outlives a request.
-const directories = new WeakMap<KVNamespace, UserDirectory>();
-
-function userDirectory(env: Env, ttlMs: number): UserDirectory {
-  let directory = directories.get(env.USERS);
-  if (directory === undefined) {
-    directory = new UserDirectory(env.USERS, ttlMs);
-    directories.set(env.USERS, directory);
-  }
-  return directory;
+interface UserCaches {
+  readonly users: UserDirectory;
+  readonly logins: LoginCache;
 }
 
-async function handleRapiRequest(request: IRequest, env: Env, _ctx: ExecutionContext, state: RequestState): Promise<Response> {
+// One set of caches per isolate and KV binding, so they outlive a request.
+const caches = new WeakMap<KVNamespace, UserCaches>();
+
+function userCaches(env: Env, ttlMs: number): UserCaches {
+  let found = caches.get(env.USERS);
+  if (found === undefined) {
+    found = { users: new UserDirectory(env.USERS, ttlMs), logins: new LoginCache(ttlMs) };
+    caches.set(env.USERS, found);
+  }
+  return found;
+}
+
+async function handleRapiRequest(routed: RoutedRequest, env: Env, _ctx: ExecutionContext, state: RequestState): Promise<Response> {
   const config = loadConfig(env);
   const context: RequestContext = {
     config,
-    users: userDirectory(env, config.usersCacheMs),
+    ...userCaches(env, config.usersCacheMs),
     requestId: state.requestId,
     now: Date.now(),
     log: {},
   };
   state.context = context;
 
-  const target = parseTarget(request.url);
-  const checked = await checkRequest(request as unknown as Request, target, context);
-  return forwardToUpstream(checked, context);
+  const target = parseTarget(routed.original.url);
+  const checked = await checkRequest(routed.original, target, context);
+  return (await dispatchAtEdge(checked, context, env)) ?? (await forwardToUpstream(checked, context));
 }
 
-function errorToResponse(error: unknown, _request: IRequest, _env: Env, _ctx: ExecutionContext, state: RequestState): Response {
+function errorToResponse(error: unknown, _routed: RoutedRequest, _env: Env, _ctx: ExecutionContext, state: RequestState): Response {
   if (error instanceof RapiError) {
     state.errorDetail = error.detail;
     return rapiErrorResponse(error);
@@ -55,8 +71,10 @@ function errorToResponse(error: unknown, _request: IRequest, _env: Env, _ctx: Ex
   return rapiErrorResponse(new RapiError(500));
 }
 
-function finishResponse(response: Response, request: IRequest, _env: Env, _ctx: ExecutionContext, state: RequestState): Response {
-  const finished = new Response(response.body, response);
+function finishResponse(response: Response, _routed: RoutedRequest, _env: Env, _ctx: ExecutionContext, state: RequestState): Response {
+  // Every response reaching here was built by the gateway, so its headers
+  // are mutable and need no copy.
+  const finished = response;
   finished.headers.set("X-Request-Id", state.requestId);
 
   const log = state.context?.log ?? {};
@@ -70,18 +88,26 @@ function finishResponse(response: Response, request: IRequest, _env: Env, _ctx: 
     durationMs: Date.now() - state.started,
     detail: state.errorDetail ?? null,
   };
-  logInfo("request", fields);
+  // Writes and errors are always logged; successful reads only when every
+  // request is (the default).
+  const isRoutineRead = state.method === "GET" && finished.status < 400;
+  if (!isRoutineRead || state.context?.config.logRequests !== "errors") {
+    logInfo("request", fields);
+  }
   if (state.method !== "GET" && finished.status < 400) {
     logInfo("audit", { requestId: state.requestId, user: fields.user, route: fields.route, status: finished.status });
   }
   return finished;
 }
 
-const router = Router<IRequest, [Env, ExecutionContext, RequestState], Response>({
+const router = Router<RoutedRequest, [Env, ExecutionContext, RequestState], Response>({
   catch: errorToResponse,
   finally: [finishResponse],
 });
 router.all("*", handleRapiRequest);
+
+export { WriteOnce } from "./idempotency/write-once";
+export { JobWatch } from "./jobs/job-watch";
 
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -92,6 +118,7 @@ export default {
       context: undefined,
       errorDetail: undefined,
     };
-    return router.fetch(request, env, ctx, state);
+    const routed = { method: request.method, url: request.url, original: request } as RoutedRequest;
+    return router.fetch(routed, env, ctx, state);
   },
 } satisfies ExportedHandler<Env>;
