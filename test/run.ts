@@ -1,7 +1,8 @@
 /**
  * `npm test`: type checks, then the Node, workerd and end-to-end suites one
  * after another, and a closing line with the totals. `node test/run.ts
- * STAGE...` runs only the named stages (types, node, workers, e2e).
+ * STAGE...` runs only the named stages (types, node, workers, e2e, and real,
+ * which needs the daemon that test/real/run.sh starts).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -11,13 +12,15 @@ import { fileURLToPath } from "node:url";
 import { requirePythonClient } from "./support/system-packages.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const stages = ["types", "node", "workers", "e2e"] as const;
+const stages = ["types", "node", "workers", "e2e", "real"] as const;
+const DEFAULT_STAGES: readonly Stage[] = ["types", "node", "workers", "e2e"];
 type Stage = (typeof stages)[number];
 
 const VITEST_CONFIGS: Record<Exclude<Stage, "types">, string> = {
   node: "test/vitest.node.config.ts",
   workers: "test/vitest.workers.config.ts",
   e2e: "test/vitest.e2e.config.ts",
+  real: "test/vitest.real.config.ts",
 };
 
 interface Totals {
@@ -52,7 +55,7 @@ if (unknown.length > 0) {
   console.error(`unknown stage ${unknown.join(", ")}; stages are ${stages.join(", ")}`);
   process.exit(2);
 }
-const selected = requested.length === 0 ? [...stages] : (requested as Stage[]);
+const selected = requested.length === 0 ? [...DEFAULT_STAGES] : (requested as Stage[]);
 
 const reportDir = mkdtempSync(join(tmpdir(), "rapi-edge-test-"));
 const totals: Totals = { passed: 0, failed: 0, skipped: 0 };
@@ -66,7 +69,7 @@ try {
       }
       continue;
     }
-    if (stage === "e2e") {
+    if (stage === "e2e" || stage === "real") {
       requirePythonClient();
     }
     if (!runVitest(VITEST_CONFIGS[stage], reportDir, totals)) {
