@@ -1,5 +1,6 @@
 import type { NormalisedBody } from "../rapi/body";
 import { RapiError } from "../rapi/errors";
+import { pythonTypeName } from "../rapi/python-json";
 
 /** The body of `GET /2/jobs/[id]/wait`, checked as ganeti-rapi checks it. */
 export interface WaitRequest {
@@ -9,27 +10,6 @@ export interface WaitRequest {
   readonly previousJobInfo: readonly unknown[] | null;
   /** The highest log serial the client has seen; null requests every log entry. */
   readonly previousLogSerial: number | null;
-}
-
-/**
- * Python's name for the type of a JSON value, as ganeti-rapi's CheckType
- * prints it. JSON.parse cannot tell `1.0` from `1`, so a whole number is
- * always an `int` here.
- */
-function pythonTypeName(value: unknown): string {
-  if (Array.isArray(value)) {
-    return "list";
-  }
-  switch (typeof value) {
-    case "string":
-      return "str";
-    case "boolean":
-      return "bool";
-    case "number":
-      return Number.isInteger(value) ? "int" : "float";
-    default:
-      return value === null ? "NoneType" : "dict";
-  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

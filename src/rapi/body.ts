@@ -1,4 +1,5 @@
 import { RapiError } from "./errors";
+import { pythonTypeName } from "./python-json";
 import type { RouteMatch } from "./route";
 
 /** A request body ready to forward: JSON text, or none. */
@@ -40,9 +41,10 @@ function isNodeRoleChange(route: RouteMatch): boolean {
 
 /**
  * Reads a node role from the forms strict JSON encoders produce: the JSON
- * string RAPI expects, a one-element list, or the unquoted word.
+ * string RAPI expects, a one-element list, or the unquoted word. Other JSON
+ * gets the daemon's own message for a body of the wrong type.
  */
-function parseNodeRole(text: string): string | undefined {
+function parseNodeRole(text: string): string {
   const trimmed = text.trim();
   if (NODE_ROLES.has(trimmed)) {
     return trimmed;
@@ -51,7 +53,7 @@ function parseNodeRole(text: string): string | undefined {
   try {
     value = JSON.parse(trimmed);
   } catch {
-    return undefined;
+    throw new RapiError(400, "Unable to parse JSON data", { detail: "node role body is neither JSON nor a role name" });
   }
   if (typeof value === "string") {
     return value;
@@ -59,7 +61,7 @@ function parseNodeRole(text: string): string | undefined {
   if (Array.isArray(value) && value.length === 1 && typeof value[0] === "string") {
     return value[0];
   }
-  return undefined;
+  throw new RapiError(400, `Body contents: Type is '${pythonTypeName(value)}', but 'str' is expected`);
 }
 
 /**
@@ -84,9 +86,6 @@ export function normaliseBody(route: RouteMatch, contentType: string | null, byt
 
   if (isNodeRoleChange(route)) {
     const role = parseNodeRole(text);
-    if (role === undefined) {
-      throw new RapiError(400, "Unable to parse JSON data", { detail: "node role body is neither a JSON string, a one-string list nor a role name" });
-    }
     return { kind: "json", text: JSON.stringify(role), value: role };
   }
 

@@ -1,3 +1,5 @@
+import { dumpPythonJson } from "./python-json";
+
 /**
  * Errors the gateway answers on the daemon's behalf, in ganeti-rapi's JSON
  * shape: {"code": N, "message": "...", "explain": "..."}.
@@ -64,10 +66,19 @@ export class RapiError extends Error {
   }
 }
 
-/** Builds the daemon-shaped JSON body of an error, spaced as Python's json.dumps spaces it. */
+/** Escapes text as Python's html.escape(text, quote=True) does. */
+function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#x27;");
+}
+
+/**
+ * Builds the daemon-shaped JSON body of an error. ganeti-rapi HTML-escapes
+ * every message and writes the body with Python's json.dumps, and so does
+ * this, so a message reads byte for byte as the daemon's would.
+ */
 export function rapiErrorBody(status: number, message?: string): string {
-  const text = message ?? REASON[status] ?? "Error";
-  return `{"code": ${status}, "message": ${JSON.stringify(text)}, "explain": ${JSON.stringify(EXPLAIN[status] ?? "")}}`;
+  const text = escapeHtml(message ?? REASON[status] ?? "Error");
+  return dumpPythonJson({ code: status, message: text, explain: EXPLAIN[status] ?? "" });
 }
 
 /** Turns a RapiError into the response the client sees. */

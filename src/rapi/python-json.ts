@@ -32,3 +32,24 @@ function dumpScalar(value: unknown): string {
 function escapeString(text: string): string {
   return JSON.stringify(text).replace(/[\u0080-\uffff]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+
+/**
+ * Python's name for the type of a JSON value, as ganeti-rapi's CheckType
+ * prints it. JSON.parse cannot tell `1.0` from `1`, so a whole number is
+ * always an `int` here.
+ */
+export function pythonTypeName(value: unknown): string {
+  if (Array.isArray(value)) {
+    return "list";
+  }
+  switch (typeof value) {
+    case "string":
+      return "str";
+    case "boolean":
+      return "bool";
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    default:
+      return value === null ? "NoneType" : "dict";
+  }
+}

@@ -193,3 +193,11 @@ describe("errors at the edge", () => {
     expect(Date.now() - started).toBeLessThan(Number(GATEWAY_TEST_VARS.UPSTREAM_TIMEOUT_MS) + 2000);
   });
 });
+
+describe("error bodies", () => {
+  it("HTML-escape the message and escape non-ASCII, as ganeti-rapi writes them", async () => {
+    const response = await gatewayFetch("/2/nodes/vm.ganeti.test/role", { as: "operator", method: "PUT", headers: { "Content-Type": "application/json" }, body: "123" });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe('{"code": 400, "message": "Body contents: Type is &#x27;int&#x27;, but &#x27;str&#x27; is expected", "explain": "Bad request syntax or unsupported method"}');
+  });
+});

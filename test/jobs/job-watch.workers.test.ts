@@ -158,7 +158,8 @@ describe("/wait at the edge", () => {
 
       const response = await gatewayWait(jobId, body);
 
-      expect((await expectRapiError(response, 400)).message).toBe(message);
+      // On the wire the message is HTML-escaped, as ganeti-rapi escapes it.
+      expect((await expectRapiError(response, 400)).message).toBe(message.replaceAll("'", "&#x27;"));
       expect(await upstreamTotal()).toBe(before);
     });
   }

@@ -94,3 +94,23 @@ describe("escapeNonAscii", () => {
     expect(result).toMatchObject({ kind: "json", text: '{"comment": "na\\u00efve"}' });
   });
 });
+
+describe("node role bodies of the wrong type", () => {
+  it.each([
+    ["123", "int"],
+    ["1.5", "float"],
+    ["true", "bool"],
+    ["null", "NoneType"],
+    ["{}", "dict"],
+    ['["a", "b"]', "list"],
+  ])("answers %s with the daemon's message for a %s", (text, typeName) => {
+    try {
+      normaliseBody(roleRoute, "application/json", bytes(text));
+      expect.unreachable("the body was accepted");
+    } catch (error) {
+      expect(error).toBeInstanceOf(RapiError);
+      expect((error as RapiError).status).toBe(400);
+      expect((error as RapiError).message).toBe(`Body contents: Type is '${typeName}', but 'str' is expected`);
+    }
+  });
+});
