@@ -42,7 +42,9 @@ export interface CheckedRequest {
 
 /** Routes a request: 404 for an unknown path, 501 for a method it lacks. */
 export function routeRequest(method: string, target: RequestTarget): Extract<RouteMatch, { kind: "found" }> {
-  if (new TextEncoder().encode(target.raw).byteLength > MAX_TARGET_BYTES) {
+  // The runtime serialises request URLs percent-encoded, so the target is
+  // ASCII and its length is its size in bytes.
+  if (target.raw.length > MAX_TARGET_BYTES) {
     throw new RapiError(414, undefined, { detail: `request target longer than ${MAX_TARGET_BYTES} bytes` });
   }
   const route = matchRoute(target.path, method);
@@ -145,10 +147,7 @@ export function upstreamToResponse(upstream: UpstreamResponse): Response {
   if (upstream.status < 200 || upstream.status > 599) {
     throw new RapiError(502, undefined, { detail: `upstream answered with status ${upstream.status}` });
   }
-  const headers = new Headers();
-  if (upstream.contentType !== null) {
-    headers.set("Content-Type", upstream.contentType);
-  }
+  const headers: Record<string, string> = upstream.contentType === null ? {} : { "Content-Type": upstream.contentType };
   const bodyless = upstream.status === 204 || upstream.status === 205 || upstream.status === 304;
   return new Response(bodyless ? null : upstream.body, { status: upstream.status, headers });
 }

@@ -26,6 +26,12 @@ export interface UpstreamResponse {
 // is the one client-controlled header we pass on, so it is cut short.
 const MAX_USER_AGENT_LENGTH = 200;
 
+// A field value may hold no control characters (RFC 9110, section 5.5), and
+// workerd sends any other non-ASCII character as multi-byte UTF-8. Each
+// character outside printable ASCII becomes "?", so the header is valid and
+// at most MAX_USER_AGENT_LENGTH bytes long.
+const OUTSIDE_PRINTABLE_ASCII = /[^\x20-\x7e]/gu;
+
 // Header values per account object, computed once per isolate.
 const authorizations = new WeakMap<UpstreamAccount, string>();
 
@@ -40,22 +46,24 @@ function basicAuthorization(account: UpstreamAccount): string {
 }
 
 /** Builds the minimal header set the daemon gets; nothing else of the client's passes. */
-export function upstreamHeaders(config: Config, request: UpstreamRequest): Headers {
-  const headers = new Headers({ Accept: "application/json", "X-Request-Id": request.requestId });
+export function upstreamHeaders(config: Config, request: UpstreamRequest): Record<string, string> {
+  // A plain record: the runtime copies it once, where a Headers object would
+  // cost a call into the runtime for every header.
+  const headers: Record<string, string> = { Accept: "application/json", "X-Request-Id": request.requestId };
 
   const account = request.access === "write" ? config.upstreamWrite : config.upstreamRead;
   if (account !== undefined) {
-    headers.set("Authorization", basicAuthorization(account));
+    headers.Authorization = basicAuthorization(account);
   }
   if (request.body !== undefined) {
-    headers.set("Content-Type", "application/json");
+    headers["Content-Type"] = "application/json";
   }
   if (request.userAgent !== null) {
-    headers.set("User-Agent", request.userAgent.slice(0, MAX_USER_AGENT_LENGTH));
+    headers["User-Agent"] = request.userAgent.replace(OUTSIDE_PRINTABLE_ASCII, "?").slice(0, MAX_USER_AGENT_LENGTH);
   }
   if (config.accessServiceToken !== undefined) {
-    headers.set("CF-Access-Client-Id", config.accessServiceToken.clientId);
-    headers.set("CF-Access-Client-Secret", config.accessServiceToken.clientSecret);
+    headers["CF-Access-Client-Id"] = config.accessServiceToken.clientId;
+    headers["CF-Access-Client-Secret"] = config.accessServiceToken.clientSecret;
   }
   return headers;
 }
@@ -67,11 +75,7 @@ export function upstreamHeaders(config: Config, request: UpstreamRequest): Heade
  */
 export async function sendUpstream(config: Config, request: UpstreamRequest): Promise<UpstreamResponse> {
   const started = Date.now();
-  // A timer cleared as soon as the answer is in: AbortSignal.timeout() would
-  // leave one pending timer per request for the whole timeout.
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), config.upstreamTimeoutMs);
-  const signal = controller.signal;
+  const signal = AbortSignal.timeout(config.upstreamTimeoutMs);
   const init: RequestInit = { method: request.method, headers: upstreamHeaders(config, request), signal, redirect: "manual" };
   if (request.body !== undefined) {
     init.body = request.body;
@@ -86,7 +90,5 @@ export async function sendUpstream(config: Config, request: UpstreamRequest): Pr
       throw new RapiError(504, undefined, { detail: `upstream gave no complete answer within ${config.upstreamTimeoutMs} ms` });
     }
     throw new RapiError(502, undefined, { detail: `upstream request failed: ${String(error)}` });
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -5,9 +5,13 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { runLoad, type LoadOptions, type LoadResult } from "./load.ts";
 
+// Thread entry code runs in every thread that imports this module, so each
+// thread checks that it was started for this role.
+const THREAD_ROLE = "load-generator";
+
 export function runLoadOnThread(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const thread = new Worker(new URL(import.meta.url), { workerData: options });
+    const thread = new Worker(new URL(import.meta.url), { workerData: { role: THREAD_ROLE, options } });
     thread.once("message", (result: LoadResult) => resolve(result));
     thread.once("error", reject);
     thread.once("exit", (code) => {
@@ -18,6 +22,7 @@ export function runLoadOnThread(options: LoadOptions): Promise<LoadResult> {
   });
 }
 
-if (!isMainThread && parentPort !== null) {
-  parentPort.postMessage(await runLoad(workerData as LoadOptions));
+const data = workerData as { role?: string; options: LoadOptions } | null;
+if (!isMainThread && parentPort !== null && data?.role === THREAD_ROLE) {
+  parentPort.postMessage(await runLoad(data.options));
 }

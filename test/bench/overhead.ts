@@ -3,9 +3,10 @@
  * under Miniflare, in front of the same upstream, in the same run. Prints
  * requests per second and p50/p99 latency of each, and the ratios.
  */
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { launchGateway, type LaunchedGateway } from "../../src/cli/launch.ts";
 import type { LoadResult } from "./load.ts";
 import { runLoadOnThread as runLoad } from "./load-thread.ts";
@@ -17,15 +18,29 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 // A 1 KB JSON answer, about the size of a small RAPI read.
 const UPSTREAM_BODY = JSON.stringify({ name: "cluster.ganeti.test", padding: "x".repeat(960) });
 
-/** A fast upstream on loopback, so the figures show the Workers, not the daemon. */
-async function startStaticUpstream(): Promise<Server> {
+// Thread entry code runs in every thread that imports this module, so each
+// thread checks that it was started for this role.
+const UPSTREAM_THREAD_ROLE = "static-upstream";
+
+/**
+ * A fast upstream on loopback, on its own thread, so the figures show the
+ * Workers rather than the daemon or the event loop Miniflare runs on.
+ */
+function startStaticUpstream(): Promise<{ url: string; close(): Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(new URL(import.meta.url), { workerData: { role: UPSTREAM_THREAD_ROLE } });
+    thread.once("error", reject);
+    thread.once("message", (url: string) => resolve({ url, close: () => thread.terminate() }));
+  });
+}
+
+if (!isMainThread && parentPort !== null && (workerData as { role?: string } | null)?.role === UPSTREAM_THREAD_ROLE) {
   const server = createServer((_request, response) => {
     response.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(UPSTREAM_BODY) });
     response.end(UPSTREAM_BODY);
   });
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return server;
+  server.listen(0, "127.0.0.1", () => parentPort?.postMessage(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
 }
 
 function median(values: number[]): number {
@@ -45,7 +60,7 @@ function summarise(results: LoadResult[]): { rps: number; p50: number; p99: numb
 
 export async function runOverheadBenchmark(): Promise<void> {
   const upstream = await startStaticUpstream();
-  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const upstreamUrl = upstream.url;
   const accounts = { UPSTREAM_READ_USER: "edge-reader", UPSTREAM_READ_PASSWORD: "edge-reader-secret" };
 
   const gateways: LaunchedGateway[] = [];
@@ -97,6 +112,6 @@ export async function runOverheadBenchmark(): Promise<void> {
     for (const gateway of gateways) {
       await gateway.close();
     }
-    await new Promise((resolve) => upstream.close(resolve));
+    await upstream.close();
   }
 }

@@ -3,8 +3,7 @@
  * the gateway (Miniflare on loopback), then straight at the RAPI simulator
  * with its default limit of 20 connections, as ganeti-rapi has.
  *
- * Run with Node 22 from the project folder:
- *   node test/bench/watchers.ts
+ * Run it with `BENCH_ONLY=watchers npm run bench`.
  *
  * Each watcher loops as Ganeti's Python client does: it sends back the
  * `job_info` and highest log serial it got until the job is final. The
@@ -16,9 +15,11 @@
  * in the environment changes the number of watchers.
  */
 import http from "node:http";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { launchGateway } from "../../src/cli/launch.ts";
-import { startSimulator } from "../simulator/server.ts";
+import { startSimulatorOnThread } from "./simulator-thread.ts";
 import { EDGE_USERS_FILE, UPSTREAM_USERS_FILE } from "../support/test-users.ts";
+import { percentile } from "./load.ts";
 
 const WATCHERS = Number(process.env.WATCHERS ?? 1000);
 const JOB_STEPS = 5;
@@ -136,6 +137,29 @@ async function probeInfo(origin: string, authorization: string, running: () => b
   }
 }
 
+// Thread entry code runs in every thread that imports this module, so each
+// thread checks that it was started for this role.
+const WATCHERS_THREAD_ROLE = "watchers";
+
+interface WatchJob {
+  readonly origin: string;
+  readonly authorization: string;
+  readonly jobId: number;
+  readonly deadlineMs: number;
+}
+
+/**
+ * Runs the watchers on their own thread, so the clock that measures the
+ * delays is not held up by the simulator and Miniflare in the main thread.
+ */
+function runWatchersOnThread(job: WatchJob): Promise<WatchResult> {
+  return new Promise((resolve, reject) => {
+    const thread = new Worker(new URL(import.meta.url), { workerData: { role: WATCHERS_THREAD_ROLE, job } });
+    thread.once("message", (result: Omit<WatchResult, "failures"> & { failures: [string, number][] }) => resolve({ ...result, failures: new Map(result.failures) }));
+    thread.once("error", reject);
+  });
+}
+
 async function runWatchers(origin: string, authorization: string, jobId: number, deadlineMs: number): Promise<WatchResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const started = nowMs();
@@ -171,12 +195,8 @@ async function startJob(origin: string): Promise<number> {
   return typeof body === "number" ? body : body.id;
 }
 
-function percentile(values: readonly number[], fraction: number): number {
-  if (values.length === 0) {
-    return Number.NaN;
-  }
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
+function percentileOf(values: readonly number[], fraction: number): number {
+  return percentile([...values].sort((left, right) => left - right), fraction);
 }
 
 function formatRow(cells: readonly string[], widths: readonly number[]): string {
@@ -186,7 +206,7 @@ function formatRow(cells: readonly string[], widths: readonly number[]): string 
 async function measure(label: string, simulatorOrigin: string, watchOrigin: string, authorization: string, deadlineMs: number): Promise<string[]> {
   const jobId = await startJob(simulatorOrigin);
   const before = await simulatorJobTraffic(simulatorOrigin);
-  const result = await runWatchers(watchOrigin, authorization, jobId, deadlineMs);
+  const result = await runWatchersOnThread({ origin: watchOrigin, authorization, jobId, deadlineMs });
   const upstream = (await simulatorJobTraffic(simulatorOrigin)) - before;
 
   const failures = [...result.failures].map(([reason, count]) => `${count}x ${reason}`).join(", ") || "none";
@@ -198,16 +218,17 @@ async function measure(label: string, simulatorOrigin: string, watchOrigin: stri
     `${upstream}`,
     `${(upstream / (result.elapsedMs / 1000)).toFixed(1)}`,
     `${result.delaysMs.length}`,
-    `${percentile(result.delaysMs, 0.5).toFixed(0)}`,
-    `${percentile(result.delaysMs, 0.99).toFixed(0)}`,
-    `${percentile(result.probeMs, 0.5).toFixed(0)}`,
+    `${percentileOf(result.delaysMs, 0.5).toFixed(0)}`,
+    `${percentileOf(result.delaysMs, 0.99).toFixed(0)}`,
+    `${percentileOf(result.probeMs, 0.5).toFixed(0)}`,
     `${Math.max(...result.probeMs).toFixed(0)}`,
     failures,
   ];
 }
 
-async function main(): Promise<void> {
-  const simulator = await startSimulator({ usersFile: UPSTREAM_USERS_FILE, requireAuth: true, jobStepMs: JOB_STEP_MS, waitTimeoutMs: WAIT_TIMEOUT_MS });
+/** Runs the watcher scenario through the gateway and straight to the simulator, and prints both. */
+export async function runWatchersBenchmark(): Promise<void> {
+  const simulator = await startSimulatorOnThread({ usersFile: UPSTREAM_USERS_FILE, requireAuth: true, jobStepMs: JOB_STEP_MS, waitTimeoutMs: WAIT_TIMEOUT_MS });
   const gateway = await launchGateway({
     upstreamUrl: simulator.url,
     usersFile: EDGE_USERS_FILE,
@@ -218,6 +239,7 @@ async function main(): Promise<void> {
       UPSTREAM_WRITE_PASSWORD: "edge-writer-secret",
       JOB_POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
       JOB_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
+      LOG_REQUESTS: process.env.LOG_REQUESTS ?? "all",
     },
   });
 
@@ -245,4 +267,10 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+
+const threadData = workerData as { role?: string; job: WatchJob } | null;
+if (!isMainThread && parentPort !== null && threadData?.role === WATCHERS_THREAD_ROLE) {
+  const job = threadData.job;
+  const result = await runWatchers(job.origin, job.authorization, job.jobId, job.deadlineMs);
+  parentPort.postMessage({ ...result, failures: [...result.failures] });
+}
