@@ -21,10 +21,11 @@ export interface WaitAnswer {
 // A final job never changes again (Ganeti's JOBS_FINALIZED).
 const FINAL_STATUSES: ReadonlySet<string> = new Set(["success", "error", "canceled"]);
 
-// Ganeti's job queue (_JobChangesChecker) keeps waiting only in these
-// statuses and returns at once in any other, `canceling` included.
-// NOTE: ganeti-luxid 3.0 keeps waiting on a canceling job too.
-const WAITING_STATUSES: ReadonlySet<string> = new Set(["queued", "waiting", "running"]);
+// The statuses in which a job may still change, so a client waits for it.
+// ganeti-luxid 3.0 answers at once only for final jobs and keeps a client
+// waiting on a canceling one, which would otherwise poll in a tight loop
+// until the cancel completes; the older Python job queue answered at once.
+const WAITING_STATUSES: ReadonlySet<string> = new Set(["queued", "waiting", "running", "canceling"]);
 
 /** Returns the job's status, or null when the job has none (what ganeti-rapi 3.0 returns for an unknown id). */
 export function jobStatus(job: JobFields): string | null {
@@ -65,8 +66,8 @@ export function logEntriesAfter(oplog: unknown, previousSerial: number | null): 
 }
 
 /**
- * Applies the rule of Ganeti's _JobChangesChecker: the client gets a response
- * when the job no longer queues, waits or runs, when the requested fields
+ * Applies ganeti-rapi 3.0's wait rule: the client gets a response when the
+ * job is no longer queued, waiting, running or canceling, when the requested fields
  * differ from `previous_job_info`, or when there are log entries past
  * `previous_log_serial`. Returns undefined while the client should keep
  * waiting.

@@ -22,6 +22,18 @@ const COMPILED: readonly CompiledResource[] = RAPI_RESOURCES.map((resource) => (
   segments: splitPath(resource.path),
 }));
 
+// Most requests name a resource without parameters (/2/info, /2/instances),
+// so those are found with one lookup; the others are grouped by length.
+const LITERAL_RESOURCES = new Map(COMPILED.filter((compiled) => !compiled.resource.path.includes("{")).map((compiled) => [compiled.resource.path, compiled.resource]));
+const PARAMETER_RESOURCES_BY_LENGTH = new Map<number, CompiledResource[]>();
+for (const compiled of COMPILED) {
+  if (compiled.resource.path.includes("{")) {
+    const sameLength = PARAMETER_RESOURCES_BY_LENGTH.get(compiled.segments.length) ?? [];
+    sameLength.push(compiled);
+    PARAMETER_RESOURCES_BY_LENGTH.set(compiled.segments.length, sameLength);
+  }
+}
+
 function splitPath(path: string): string[] {
   return path === "/" ? [] : path.slice(1).split("/");
 }
@@ -52,25 +64,27 @@ export function matchRoute(path: string, method: string): RouteMatch {
   if (!path.startsWith("/")) {
     return { kind: "not-found" };
   }
-  const segments = splitPath(path);
 
-  for (const compiled of COMPILED) {
-    if (compiled.segments.length !== segments.length) {
-      continue;
-    }
-
-    const params: Record<string, string> = {};
-    const matches = compiled.segments.every((pattern, index) => matchSegment(pattern, segments[index] ?? "", params));
-    if (!matches) {
-      continue;
-    }
-
-    const access = compiled.resource.methods[method as HttpMethod];
-    if (access === undefined) {
-      return { kind: "method-not-supported", resource: compiled.resource };
-    }
-    return { kind: "found", resource: compiled.resource, method: method as HttpMethod, access, params };
+  const literal = LITERAL_RESOURCES.get(path);
+  if (literal !== undefined) {
+    return withMethod(literal, method, {});
   }
 
+  const segments = splitPath(path);
+  for (const compiled of PARAMETER_RESOURCES_BY_LENGTH.get(segments.length) ?? []) {
+    const params: Record<string, string> = {};
+    const matches = compiled.segments.every((pattern, index) => matchSegment(pattern, segments[index] ?? "", params));
+    if (matches) {
+      return withMethod(compiled.resource, method, params);
+    }
+  }
   return { kind: "not-found" };
+}
+
+function withMethod(resource: RapiResource, method: string, params: Record<string, string>): RouteMatch {
+  const access = resource.methods[method as HttpMethod];
+  if (access === undefined) {
+    return { kind: "method-not-supported", resource };
+  }
+  return { kind: "found", resource, method: method as HttpMethod, access, params };
 }

@@ -112,8 +112,12 @@ describe("wait rule", () => {
     }
   });
 
-  it("answers a canceling job at once, as Ganeti's change checker does", () => {
-    expect(evaluateWait(runningJob({ status: "canceling" }), waitRequest({ previousJobInfo: ["canceling"] }))).toBeDefined();
+  it("keeps waiting on an unchanged canceling job, as ganeti-rapi 3.0 does", () => {
+    expect(evaluateWait(runningJob({ status: "canceling" }), waitRequest({ previousJobInfo: ["canceling"] }))).toBeUndefined();
+  });
+
+  it("answers when a job turns canceling", () => {
+    expect(evaluateWait(runningJob({ status: "canceling" }), waitRequest({ previousJobInfo: ["running"] }))).toBeDefined();
   });
 
   it("keeps waiting for queued and waiting jobs", () => {
