@@ -10,6 +10,12 @@ interface CacheEntry {
 // memory without limit; Map keeps insertion order, so the oldest goes first.
 const MAX_CACHED_USERS = 10_000;
 
+// Workers KV rejects keys over 512 bytes, so no user is stored under one and
+// reading it would fail like an outage of the store.
+const MAX_KV_KEY_BYTES = 512;
+
+const encoder = new TextEncoder();
+
 /**
  * Users kept in KV, with a short in-isolate cache so a warm isolate does not
  * read KV on every request. Unknown users are cached too. A change in KV
@@ -32,9 +38,14 @@ export class UserDirectory {
       return cached.record;
     }
 
+    const key = userKey(name);
+    if (encoder.encode(key).byteLength > MAX_KV_KEY_BYTES) {
+      return undefined;
+    }
+
     let stored: string | null;
     try {
-      stored = await this.#kv.get(userKey(name), "text");
+      stored = await this.#kv.get(key, "text");
     } catch (error) {
       throw new RapiError(503, undefined, { detail: `users store read failed: ${String(error)}` });
     }

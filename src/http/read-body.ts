@@ -14,7 +14,7 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await readChunk(reader);
     if (done) {
       break;
     }
@@ -33,6 +33,15 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
     offset += chunk.byteLength;
   }
   return body;
+}
+
+/** Reads the next chunk; a body the client stops sending midway is a 400, not a defect of the gateway. */
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch (error) {
+    throw new RapiError(400, undefined, { detail: `request body could not be read: ${String(error)}` });
+  }
 }
 
 /** Answers 413 from Content-Length alone, before anything is read. */

@@ -7,15 +7,18 @@
  * Settings, from the environment:
  *   SOAK_SECONDS            length of the run in seconds (default 180)
  *   SOAK_CONCURRENCY        clients sending requests back to back (default 8)
+ *   SOAK_WARMUP_SECONDS     seconds of samples left out of the memory verdict
+ *                           (default 60): workerd's resident memory climbs
+ *                           while V8 grows its heaps and compiles the Worker
  *   SOAK_MEMORY_TOLERANCE   allowed growth of workerd's resident memory, as a
- *                           fraction: the mean of the last third of the
- *                           samples may exceed the mean of the first third by
- *                           at most this much (default 0.2)
+ *                           fraction: of the samples after the warm-up, the
+ *                           mean of the last third may exceed the mean of the
+ *                           first third by at most this much (default 0.2)
  *
- * The mix: about 80 % reads (a few of them deliberate errors: an unknown
- * path and a wrong password, which must get 404 and 401), 10 % tag writes
- * (add and delete in turn), 10 % job reads and `/wait` calls on jobs the
- * writes started. The resident memory (VmRSS) of the workerd process is
+ * The mix is about 80 % reads, 10 % tag writes (add and delete in turn) and
+ * 10 % job reads and `/wait` calls on jobs the writes started. A few of the
+ * reads are deliberate errors, an unknown path and a wrong password, which
+ * must get 404 and 401. The resident memory (VmRSS) of the workerd process is
  * sampled every 10 s. The program prints the samples, the status counts and
  * a verdict, and exits with 1 when a request failed unexpectedly or memory
  * grew past the tolerance.
@@ -28,9 +31,10 @@ import { UPSTREAM_USERS_FILE } from "../support/test-users.ts";
 
 const SECONDS = readPositiveNumber("SOAK_SECONDS", 180);
 const CONCURRENCY = readPositiveNumber("SOAK_CONCURRENCY", 8);
+const WARMUP_SECONDS = readPositiveNumber("SOAK_WARMUP_SECONDS", 60);
 const MEMORY_TOLERANCE = readPositiveNumber("SOAK_MEMORY_TOLERANCE", 0.2);
 const SAMPLE_INTERVAL_MS = 10_000;
-// A request still open this long after the run ends counts as failed.
+// A request without a complete response after this long counts as failed.
 const REQUEST_TIMEOUT_MS = 30_000;
 
 const USERS_FILE = ["soak-reader {cleartext}soak-reader-secret read", "soak-writer {cleartext}soak-writer-secret write"].join("\n");
@@ -146,7 +150,7 @@ function mean(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0) / values.length;
 }
 
-/** The operation mix: reads 78 %, deliberate errors 2 %, writes 10 %, job reads 5 %, job waits 5 %. */
+/** Picks an operation: reads 78 %, deliberate errors 2 %, writes 10 %, job reads 5 %, job waits 5 %. */
 function pickOperation(): Operation {
   const roll = Math.random() * 100;
   if (roll < 78) {
@@ -340,17 +344,18 @@ function printReport(report: { seconds: number; requests: number; counts: Map<st
     console.log(`${String(sample.second).padStart(5)} s ${(sample.rssKiB / 1024).toFixed(1).padStart(9)} MiB ${String(sample.requests).padStart(12)}`);
   }
 
-  const third = Math.floor(samples.length / 3);
+  const measured = samples.filter((sample) => sample.second > WARMUP_SECONDS);
+  const third = Math.floor(measured.length / 3);
   let memoryFlat = false;
   if (third === 0) {
-    console.log(`\nmemory: only ${samples.length} samples; a verdict needs at least 3 (run for 30 s or more)`);
+    console.log(`\nmemory: ${measured.length} samples after the ${WARMUP_SECONDS} s warm-up; a verdict needs at least 3 (run for ${WARMUP_SECONDS + 30} s or more)`);
   } else {
-    const firstMean = mean(samples.slice(0, third).map((sample) => sample.rssKiB));
-    const lastMean = mean(samples.slice(-third).map((sample) => sample.rssKiB));
+    const firstMean = mean(measured.slice(0, third).map((sample) => sample.rssKiB));
+    const lastMean = mean(measured.slice(-third).map((sample) => sample.rssKiB));
     const growth = (lastMean - firstMean) / firstMean;
     memoryFlat = growth <= MEMORY_TOLERANCE;
     console.log(
-      `\nmemory: first third ${(firstMean / 1024).toFixed(1)} MiB, last third ${(lastMean / 1024).toFixed(1)} MiB, ` +
+      `\nmemory after the ${WARMUP_SECONDS} s warm-up: first third ${(firstMean / 1024).toFixed(1)} MiB, last third ${(lastMean / 1024).toFixed(1)} MiB, ` +
         `growth ${(growth * 100).toFixed(1)} % (tolerance ${(MEMORY_TOLERANCE * 100).toFixed(0)} %)`,
     );
   }
