@@ -10,6 +10,11 @@ interface CachedLogin {
 // Bounds memory the same way the user cache does; the oldest entry goes first.
 const MAX_CACHED_LOGINS = 10_000;
 
+// Base64 decoding skips characters outside its alphabet, as the daemon's
+// does, so one valid login has endless spellings; only ordinary-sized
+// headers are cached, which keeps the cache under about 10 MB.
+const MAX_CACHED_HEADER_LENGTH = 1024;
+
 /**
  * Successful logins of this isolate, keyed by the exact Authorization header
  * value, so a client that sends the same credentials again skips decoding
@@ -38,7 +43,7 @@ export class LoginCache {
   }
 
   remember(authorization: string, identity: UserIdentity, now: number): void {
-    if (this.#ttlMs <= 0) {
+    if (this.#ttlMs <= 0 || authorization.length > MAX_CACHED_HEADER_LENGTH) {
       return;
     }
     if (this.#logins.size >= MAX_CACHED_LOGINS) {
