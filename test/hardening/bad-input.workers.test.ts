@@ -14,7 +14,7 @@ import { userKey } from "../../src/auth/users-file";
 import type { Env } from "../../src/config";
 import worker from "../../src/index";
 import { matchRoute } from "../../src/rapi/route";
-import { basicAuth, EDGE_CREDENTIALS, gatewayFetch, resetSimulator, seedEdgeUsers, simulatorStats, simulatorUrl, type RecordedRequest } from "../support/workers-helpers";
+import { basicAuth, EDGE_CREDENTIALS, expectRapiError, gatewayFetch, resetSimulator, seedEdgeUsers, simulatorStats, simulatorUrl, type RecordedRequest } from "../support/workers-helpers";
 
 const ORIGIN = "https://rapi-edge.test";
 const workerEnv = env as unknown as Env;
@@ -167,12 +167,7 @@ function expectValidForwardedRequest(request: RecordedRequest): void {
 }
 
 async function expectRapiErrorShape(response: Response, status: number, message: string | undefined): Promise<void> {
-  expect(response.headers.get("Content-Type")).toBe("application/json");
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(Object.keys(body).sort()).toEqual(["code", "explain", "message"]);
-  expect(body.code).toBe(status);
-  expect(typeof body.message).toBe("string");
-  expect(typeof body.explain).toBe("string");
+  const body = await expectRapiError(response, status);
   if (message !== undefined) {
     expect(body.message).toBe(message);
   }

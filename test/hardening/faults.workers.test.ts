@@ -14,7 +14,7 @@ import { userKey } from "../../src/auth/users-file";
 import type { Env } from "../../src/config";
 import worker from "../../src/index";
 import { GATEWAY_TEST_VARS } from "../support/test-users";
-import { basicAuth, EDGE_CREDENTIALS, resetSimulator, seedEdgeUsers, setSimulatorFault, simulatorStats } from "../support/workers-helpers";
+import { basicAuth, EDGE_CREDENTIALS, expectRapiError, resetSimulator, seedEdgeUsers, setSimulatorFault, simulatorStats } from "../support/workers-helpers";
 import { gatewayWait, startJob } from "../jobs/job-helpers";
 
 const ORIGIN = "https://rapi-edge.test";
@@ -61,16 +61,6 @@ async function sendWith(sent: SentRequest, overrides: Partial<Env> = {}, headers
   const elapsedMs = Date.now() - started;
   await waitOnExecutionContext(ctx);
   return { response, elapsedMs };
-}
-
-async function expectRapiError(response: Response, status: number): Promise<void> {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("Content-Type")).toBe("application/json");
-  const body = (await response.json()) as Record<string, unknown>;
-  expect(Object.keys(body).sort()).toEqual(["code", "explain", "message"]);
-  expect(body.code).toBe(status);
-  expect(typeof body.message).toBe("string");
-  expect(typeof body.explain).toBe("string");
 }
 
 /** Requests the simulator received for one route, e.g. "PUT /2/tags". */

@@ -3,7 +3,7 @@
  * edge users in KV and reading the simulator's request log.
  */
 import { env, exports } from "cloudflare:workers";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { parseUsersFile, userKey } from "../../src/auth/users-file";
 import { EDGE_USERS_FILE } from "./test-users";
 
@@ -69,11 +69,18 @@ export async function setSimulatorFault(fault: { mode: string; delayMs?: number;
   await response.arrayBuffer();
 }
 
-/** The daemon-shaped error body the gateway must produce. */
+/**
+ * Checks that a response is an error in ganeti-rapi's shape with this status:
+ * `Content-Type: application/json` and exactly `code`, `message` and
+ * `explain`. Returns the body for further checks.
+ */
 export async function expectRapiError(response: Response, status: number): Promise<{ code: number; message: string; explain: string }> {
-  const body = (await response.json()) as { code: number; message: string; explain: string };
-  if (response.status !== status || body.code !== status || response.headers.get("Content-Type") !== "application/json" || typeof body.message !== "string" || typeof body.explain !== "string") {
-    throw new Error(`expected a RAPI ${status} error, got ${response.status} ${response.headers.get("Content-Type")} ${JSON.stringify(body)}`);
-  }
-  return body;
+  expect(response.status).toBe(status);
+  expect(response.headers.get("Content-Type")).toBe("application/json");
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(Object.keys(body).sort()).toEqual(["code", "explain", "message"]);
+  expect(body.code).toBe(status);
+  expect(typeof body.message).toBe("string");
+  expect(typeof body.explain).toBe("string");
+  return body as { code: number; message: string; explain: string };
 }
