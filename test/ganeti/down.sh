@@ -35,6 +35,13 @@ esac
 log() { echo "[down.sh $(date +%T)] $*" >&2; }
 [ "$(id -u)" = 0 ] || { echo "down.sh must run as root" >&2; exit 1; }
 
+# Only a cluster that up.sh created is stopped and wiped: any other is
+# somebody's real one.
+if [ -s /var/lib/ganeti/config.data ] && [ ! -e "$STATE/cluster.created" ]; then
+  log "a Ganeti cluster that up.sh did not create exists (/var/lib/ganeti/config.data); leaving it alone"
+  exit 1
+fi
+
 # A zombie counts as dead: the container's PID 1 may reap orphans late.
 alive() { local s; s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) && [ -n "$s" ] && [ "$s" != Z ]; }
 cmdline() { local c=""; c=$(tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline") || true; echo "${c% }"; }
@@ -113,6 +120,7 @@ fi
 
 # ---------------------------------------------------------------- cluster state
 if [ -d /var/lib/ganeti ]; then
+  rm -f "$STATE/cluster.created"
   log "removing the cluster state"
   rm -rf /var/lib/ganeti/* "$RUN"/* /srv/ganeti/file-storage/* /srv/ganeti/shared-file-storage 2>/dev/null
   rm -f /var/log/ganeti/*.log

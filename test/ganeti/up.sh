@@ -243,6 +243,12 @@ KVMD_ARGS=""
 METAD_ARGS="-b $NODE_IP -p $METAD_PORT"
 EOF
 
+# A cluster this script did not make is somebody's real one: never adopt it,
+# since down.sh would then wipe it.
+if [ -s /var/lib/ganeti/config.data ] && [ ! -e "$STATE/cluster.created" ]; then
+  die "a Ganeti cluster that up.sh did not create exists (/var/lib/ganeti/config.data); refusing to use it. Run these scripts on a machine or VM kept for tests."
+fi
+
 if [ ! -s /var/lib/ganeti/config.data ]; then
   log "initialising cluster $CLUSTER (node $NODE, network namespace $NS)"
   nsx gnt-cluster init \
@@ -253,6 +259,7 @@ if [ ! -s /var/lib/ganeti/config.data ]; then
     --master-netdev="$BR" \
     --nic-parameters="mode=bridged,link=$BR" \
     "$CLUSTER" >"$STATE/init.log" 2>&1 || { cat "$STATE/init.log" >&2; die "gnt-cluster init failed"; }
+  touch "$STATE/cluster.created"
 else
   log "cluster already initialised; checking that its daemons run in network namespace $NS"
   # A daemon still alive in another namespace (the namespace was deleted and
