@@ -133,31 +133,49 @@ function readUpstreamOrigin(env: Env): string {
   return url.origin;
 }
 
-/** Validates the environment; throws ConfigError with what to fix. */
+/** Reads one setting, keeping its error for the list instead of stopping at it. */
+function collect<T>(errors: string[], read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      errors.push(error.message);
+      return fallback;
+    }
+    throw error;
+  }
+}
+
+/** Validates the environment; throws one ConfigError that lists every setting to fix. */
 export function parseConfig(env: Env): Config {
+  const errors: string[] = [];
   const accessClientId = env.ACCESS_CLIENT_ID;
   const accessClientSecret = env.ACCESS_CLIENT_SECRET;
   const hasAccessId = accessClientId !== undefined && accessClientId !== "";
   const hasAccessSecret = accessClientSecret !== undefined && accessClientSecret !== "";
   if (hasAccessId !== hasAccessSecret) {
-    throw new ConfigError("set both ACCESS_CLIENT_ID and ACCESS_CLIENT_SECRET, or neither");
+    errors.push("set both ACCESS_CLIENT_ID and ACCESS_CLIENT_SECRET, or neither");
   }
 
-  return {
-    upstreamOrigin: readUpstreamOrigin(env),
-    upstreamRead: readAccount(env, "UPSTREAM_READ_USER", "UPSTREAM_READ_PASSWORD"),
-    upstreamWrite: readAccount(env, "UPSTREAM_WRITE_USER", "UPSTREAM_WRITE_PASSWORD"),
+  const config: Config = {
+    upstreamOrigin: collect(errors, () => readUpstreamOrigin(env), ""),
+    upstreamRead: collect(errors, () => readAccount(env, "UPSTREAM_READ_USER", "UPSTREAM_READ_PASSWORD"), undefined),
+    upstreamWrite: collect(errors, () => readAccount(env, "UPSTREAM_WRITE_USER", "UPSTREAM_WRITE_PASSWORD"), undefined),
     accessServiceToken: hasAccessId && hasAccessSecret ? { clientId: accessClientId, clientSecret: accessClientSecret } : undefined,
-    requireAuth: readBoolean(env, "REQUIRE_AUTH", true),
-    maxBodyBytes: readInteger(env, "MAX_BODY_BYTES", 1024 * 1024, 1, 100 * 1024 * 1024),
-    upstreamTimeoutMs: readInteger(env, "UPSTREAM_TIMEOUT_MS", 30_000, 100, 600_000),
-    usersCacheMs: readInteger(env, "USERS_CACHE_SECONDS", 30, 0, 60) * 1000,
-    jobPollIntervalMs: readInteger(env, "JOB_POLL_INTERVAL_MS", 1000, 100, 60_000),
-    jobWaitTimeoutMs: readInteger(env, "JOB_WAIT_TIMEOUT_MS", 10_000, 100, 120_000),
-    jobRetentionMs: readInteger(env, "JOB_RETENTION_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600) * 1000,
-    idempotencyWindowMs: readInteger(env, "IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, 1, 30 * 24 * 3600) * 1000,
-    logRequests: readLogRequests(env),
+    requireAuth: collect(errors, () => readBoolean(env, "REQUIRE_AUTH", true), true),
+    maxBodyBytes: collect(errors, () => readInteger(env, "MAX_BODY_BYTES", 1024 * 1024, 1, 100 * 1024 * 1024), 0),
+    upstreamTimeoutMs: collect(errors, () => readInteger(env, "UPSTREAM_TIMEOUT_MS", 30_000, 100, 600_000), 0),
+    usersCacheMs: collect(errors, () => readInteger(env, "USERS_CACHE_SECONDS", 30, 0, 60), 0) * 1000,
+    jobPollIntervalMs: collect(errors, () => readInteger(env, "JOB_POLL_INTERVAL_MS", 1000, 100, 60_000), 0),
+    jobWaitTimeoutMs: collect(errors, () => readInteger(env, "JOB_WAIT_TIMEOUT_MS", 10_000, 100, 120_000), 0),
+    jobRetentionMs: collect(errors, () => readInteger(env, "JOB_RETENTION_SECONDS", 7 * 24 * 3600, 60, 365 * 24 * 3600), 0) * 1000,
+    idempotencyWindowMs: collect(errors, () => readInteger(env, "IDEMPOTENCY_WINDOW_SECONDS", 24 * 3600, 1, 30 * 24 * 3600), 0) * 1000,
+    logRequests: collect(errors, () => readLogRequests(env), "all"),
   };
+  if (errors.length > 0) {
+    throw new ConfigError(errors.join("; "));
+  }
+  return config;
 }
 
 const parsedConfigs = new WeakMap<Env, Config>();

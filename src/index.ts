@@ -91,7 +91,9 @@ function finishResponse(response: Response, _routed: RoutedRequest, _env: Env, _
   // Writes and errors are always logged; successful reads only when every
   // request is (the default).
   const isRoutineRead = state.method === "GET" && finished.status < 400;
-  if (!isRoutineRead || state.context?.config.logRequests !== "errors") {
+  if (finished.status >= 500) {
+    logError("request", fields);
+  } else if (!isRoutineRead || state.context?.config.logRequests !== "errors") {
     logInfo("request", fields);
   }
   if (state.method !== "GET" && finished.status < 400) {

@@ -90,6 +90,9 @@ async function startEmbeddedUpstream(): Promise<{ simulator: Simulator; vars: Re
 }
 
 async function main(): Promise<void> {
+  if (process.argv.length > 2) {
+    fail(`npm start takes no arguments (got ${process.argv.slice(2).join(" ")}); settings come from the environment, e.g. PORT=8788 npm start. README.md lists them.`);
+  }
   const port = readPort();
   const users = readUsersFile();
   const https = process.env.HTTPS === "1";
@@ -115,11 +118,18 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     await simulator?.close();
-    fail(`the gateway did not start: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    if (message.includes("Address already in use")) {
+      fail(`port ${port} is in use: set PORT to a free port, e.g. PORT=8788 npm start`);
+    }
+    fail(`the gateway did not start: ${message}`);
   }
 
   console.log(`rapi-edge listening on ${gateway.url}`);
   console.log(`upstream: ${simulator === undefined ? upstreamUrl : `RAPI simulator at ${simulator.url}`}`);
+  if (vars.REQUIRE_AUTH !== undefined && ["false", "0", "no"].includes(vars.REQUIRE_AUTH.trim().toLowerCase())) {
+    console.log("REQUIRE_AUTH is off: anyone may use the resources open to any user without logging in");
+  }
   if (users.isDemo) {
     console.log("demo users (user / password / option):");
     for (const [name, password, option] of DEMO_CREDENTIALS) {

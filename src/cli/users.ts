@@ -9,12 +9,21 @@ import { RAPI_REALM } from "../auth/passwords.ts";
 import { parseUsersFile, userKey } from "../auth/users-file.ts";
 
 const USAGE = `usage:
-  npm run users -- import FILE      print FILE (Ganeti users-file format) as JSON for
-                                    "wrangler kv bulk put - --binding USERS"
-  npm run users -- hash USER PASS   print {HA1}md5("USER:${RAPI_REALM}:PASS")`;
+  npm run --silent users -- import FILE > users.json
+      print FILE (Ganeti users-file format) as JSON for
+      "wrangler kv bulk put users.json --binding USERS"
+  npm run --silent users -- hash USER PASS
+      print {HA1}md5("USER:${RAPI_REALM}:PASS") for a users file`;
 
 function importUsersFile(path: string): void {
-  const parsed = parseUsersFile(readFileSync(path, "utf8"));
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    console.error(`cannot read users file ${path}: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const parsed = parseUsersFile(text);
   for (const line of parsed.skippedLines) {
     console.error(`${path}:${line}: skipped, a user line needs a name and a password`);
   }
