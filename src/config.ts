@@ -45,7 +45,7 @@ export interface Config {
   readonly jobWaitTimeoutMs: number;
   readonly jobRetentionMs: number;
   readonly idempotencyWindowMs: number;
-  /** Which requests get a log line: every one, or only errors and writes. */
+  /** The requests that get a log line: every one, or only errors and writes. */
   readonly logRequests: "all" | "errors";
 }
 

@@ -118,7 +118,7 @@ export async function checkRequest(request: Request, target: RequestTarget, cont
   };
 }
 
-/** Passes a checked request to the daemon and its answer back untouched. */
+/** Passes a checked request to the daemon and returns its response untouched. */
 export async function forwardToUpstream(checked: CheckedRequest, context: RequestContext): Promise<Response> {
   // GET handlers other than /wait ignore a body, and fetch cannot send one on
   // a GET, so a (valid) body on a GET is dropped here.
@@ -136,7 +136,7 @@ export async function forwardToUpstream(checked: CheckedRequest, context: Reques
 }
 
 /**
- * Turns the daemon's answer into the client's. A 401 or 403 from the daemon
+ * Turns the daemon's response into the client's. A 401 or 403 from the daemon
  * means the gateway's own upstream account was refused, which the client
  * cannot fix, so it becomes a 502 instead of a prompt for credentials.
  */
@@ -145,7 +145,7 @@ export function upstreamToResponse(upstream: UpstreamResponse): Response {
     throw new RapiError(502, undefined, { detail: `upstream refused the gateway's account with ${upstream.status}` });
   }
   if (upstream.status < 200 || upstream.status > 599) {
-    throw new RapiError(502, undefined, { detail: `upstream answered with status ${upstream.status}` });
+    throw new RapiError(502, undefined, { detail: `upstream returned the invalid status ${upstream.status}` });
   }
   const headers: Record<string, string> = upstream.contentType === null ? {} : { "Content-Type": upstream.contentType };
   const bodyless = upstream.status === 204 || upstream.status === 205 || upstream.status === 304;

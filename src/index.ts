@@ -9,7 +9,7 @@ import { logError, logInfo } from "./log";
 import { RapiError, rapiErrorResponse } from "./rapi/errors";
 
 /**
- * What the router sees of a request. itty-router writes `query`, `params`
+ * The part of a request the router reads. itty-router writes `query`, `params`
  * and `route` onto the object it routes; handing it this plain object keeps
  * the runtime's Request unmutated.
  */

@@ -1,7 +1,7 @@
 import { RapiError } from "../rapi/errors";
 
 /**
- * Reads a request body of at most `maxBytes`, answering 413 as soon as the
+ * Reads a request body of at most `maxBytes`, returning 413 as soon as the
  * declared or streamed size goes over, without buffering the excess.
  */
 export async function readBodyWithin(request: Request, maxBytes: number): Promise<Uint8Array> {
@@ -44,7 +44,7 @@ async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
   }
 }
 
-/** Answers 413 from Content-Length alone, before anything is read. */
+/** Rejects with 413 from Content-Length alone, before anything is read. */
 export function rejectDeclaredOversize(request: Request, maxBytes: number): void {
   const declared = request.headers.get("Content-Length");
   if (declared !== null && /^[0-9]+$/.test(declared.trim()) && Number(declared.trim()) > maxBytes) {

@@ -1,7 +1,7 @@
 import { dumpPythonJson } from "./python-json";
 
 /**
- * Errors the gateway answers on the daemon's behalf, in ganeti-rapi's JSON
+ * Errors the gateway returns on the daemon's behalf, in ganeti-rapi's JSON
  * shape: {"code": N, "message": "...", "explain": "..."}.
  */
 
@@ -49,7 +49,7 @@ const REASON: Readonly<Record<number, string>> = {
 export type RapiErrorStatus = 400 | 401 | 403 | 404 | 408 | 413 | 414 | 415 | 422 | 429 | 431 | 500 | 501 | 502 | 503 | 504;
 
 /**
- * An error answered to the client. `message` goes on the wire and must never
+ * An error returned to the client. `message` goes on the wire and must never
  * carry internal detail; `detail` goes to the log only.
  */
 export class RapiError extends Error {
@@ -81,7 +81,7 @@ export function rapiErrorBody(status: number, message?: string): string {
   return dumpPythonJson({ code: status, message: text, explain: EXPLAIN[status] ?? "" });
 }
 
-/** Turns a RapiError into the response the client sees. */
+/** Turns a RapiError into the response the client receives. */
 export function rapiErrorResponse(error: RapiError): Response {
   const headers = new Headers(error.headers);
   headers.set("Content-Type", "application/json");

@@ -14,7 +14,7 @@ export interface UpstreamRequest {
   readonly userAgent: string | null;
 }
 
-/** The daemon's answer, read in full so a truncated one is caught here. */
+/** The daemon's response, read in full so a truncated one is caught here. */
 export interface UpstreamResponse {
   readonly status: number;
   readonly contentType: string | null;
@@ -70,7 +70,7 @@ export function upstreamHeaders(config: Config, request: UpstreamRequest): Recor
 
 /**
  * Sends one request to the daemon, never more: a write is not retried.
- * Unreachable or a broken answer is 502, no complete answer within the
+ * An unreachable daemon or a broken response is 502, and no complete response within the
  * timeout is 504; the cause goes to the log only.
  */
 export async function sendUpstream(config: Config, request: UpstreamRequest): Promise<UpstreamResponse> {
@@ -87,7 +87,7 @@ export async function sendUpstream(config: Config, request: UpstreamRequest): Pr
     return { status: response.status, contentType: response.headers.get("Content-Type"), body, elapsedMs: Date.now() - started };
   } catch (error) {
     if (signal.aborted) {
-      throw new RapiError(504, undefined, { detail: `upstream gave no complete answer within ${config.upstreamTimeoutMs} ms` });
+      throw new RapiError(504, undefined, { detail: `upstream response timed out after ${config.upstreamTimeoutMs} ms` });
     }
     throw new RapiError(502, undefined, { detail: `upstream request failed: ${String(error)}` });
   }
