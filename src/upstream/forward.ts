@@ -69,9 +69,9 @@ export function upstreamHeaders(config: Config, request: UpstreamRequest): Recor
 }
 
 /**
- * Sends one request to the daemon, never more: a write is not retried.
- * An unreachable daemon or a broken response is 502, and no complete response within the
- * timeout is 504; the cause goes to the log only.
+ * Sends one request to the daemon, never more, so a write is not retried.
+ * An unreachable daemon or a broken response is 502, and no complete
+ * response within the timeout is 504. The cause goes to the log only.
  */
 export async function sendUpstream(config: Config, request: UpstreamRequest): Promise<UpstreamResponse> {
   const started = Date.now();
