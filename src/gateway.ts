@@ -147,6 +147,11 @@ export function upstreamToResponse(upstream: UpstreamResponse): Response {
   if (upstream.status < 200 || upstream.status > 599) {
     throw new RapiError(502, undefined, { detail: `upstream returned the invalid status ${upstream.status}` });
   }
+  // ganeti-rapi never redirects; a redirect comes from something in between,
+  // such as an Access login page after a rejected service token.
+  if (upstream.status >= 300 && upstream.status < 400) {
+    throw new RapiError(502, undefined, { detail: `upstream redirected with status ${upstream.status}` });
+  }
   const headers: Record<string, string> = upstream.contentType === null ? {} : { "Content-Type": upstream.contentType };
   const bodyless = upstream.status === 204 || upstream.status === 205 || upstream.status === 304;
   return new Response(bodyless ? null : upstream.body, { status: upstream.status, headers });
