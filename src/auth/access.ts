@@ -3,10 +3,10 @@ import { RAPI_REALM, verifyPassword } from "./passwords";
 import type { Credentials } from "./basic";
 import type { UserRecord } from "./users-file";
 
-/** Who a request runs as once it is allowed. */
+/** The identity a request runs as once it is allowed. */
 export type Identity = { readonly kind: "anonymous" } | { readonly kind: "user"; readonly name: string; readonly options: readonly string[] };
 
-/** Why a request was refused; the reason goes to the log, never on the wire. */
+/** The reason a request was rejected, which goes to the log and never on the wire. */
 export type AccessDenial =
   | { readonly status: 400; readonly reason: "basic-without-credentials" }
   | { readonly status: 401; readonly reason: "missing-credentials" | "empty" | "unsupported-scheme" | "undecodable" | "no-colon" | "unknown-user" | "wrong-password" }
@@ -32,10 +32,10 @@ export function grants(options: readonly string[], level: AccessLevel): boolean 
 }
 
 /**
- * Decides access as ganeti-rapi does: a resource that needs no option is open
+ * Decides access as ganeti-rapi does. A resource that needs no option is open
  * to anonymous callers only when authentication is not required, but
- * credentials that are sent are always checked; a valid user without the
- * needed option is refused with 403.
+ * credentials that are sent are always checked. A valid user without the
+ * needed option is rejected with 403.
  */
 export async function decideAccess(
   level: AccessLevel,

@@ -3,19 +3,12 @@ import { loadConfig, type Config, type Env } from "../config";
 import { errorAnswer, type EdgeAnswer } from "../edge-answer";
 import { IDEMPOTENCY_KEY_HEADER } from "./key";
 import { RapiError } from "../rapi/errors";
-import type { AccessLevel } from "../rapi/resources";
-import { sendUpstream } from "../upstream/forward";
+import { sendUpstream, type UpstreamRequest } from "../upstream/forward";
 import { WriteOnceStore, type WriteAnswer } from "./write-once-store";
 
 /** A write as it leaves for the daemon, with the fingerprint that identifies it. */
-export interface WriteOnceRequest {
+export interface WriteOnceRequest extends UpstreamRequest {
   readonly fingerprint: string;
-  readonly method: string;
-  readonly target: string;
-  readonly access: AccessLevel;
-  readonly body: string | undefined;
-  readonly requestId: string;
-  readonly userAgent: string | null;
 }
 
 export interface WriteOnceResult {
