@@ -44,9 +44,12 @@ function runVitest(config: string, reportDir: string, totals: Totals): boolean {
   return result.status === 0;
 }
 
+// The Worker, the workerd suites, and the Node programs and suites each have
+// their own runtime types, so each gets its own check.
+const TYPE_CHECKS = ["tsconfig.json", "test/tsconfig.workers.json", "test/tsconfig.node.json"];
+
 function runTypeCheck(): boolean {
-  const result = spawnSync("npx", ["tsc", "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
-  return result.status === 0;
+  return TYPE_CHECKS.every((project) => spawnSync("npx", ["tsc", "-p", project], { cwd: root, stdio: "inherit" }).status === 0);
 }
 
 const requested = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import type { AccessLevel } from "../rapi/resources";
-import { RAPI_REALM, verifyPassword } from "./passwords";
+import { verifyPassword } from "./passwords";
+import { RAPI_REALM } from "./realm";
 import type { Credentials } from "./basic";
 import type { UserRecord } from "./users-file";
 

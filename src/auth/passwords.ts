@@ -5,7 +5,7 @@
  * are case-insensitive and any other scheme never matches.
  */
 
-export const RAPI_REALM = "Ganeti Remote API";
+import { RAPI_REALM } from "./realm";
 
 const encoder = new TextEncoder();
 

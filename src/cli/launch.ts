@@ -88,7 +88,7 @@ export async function launchGateway(options: GatewayLaunchOptions): Promise<Laun
         ...workerOptions,
         name: "rapi-edge",
         modules: [{ type: "ESModule", path: `${PROJECT_ROOT}worker.mjs`, contents: script }],
-        bindings: { ...workerOptions.bindings, UPSTREAM_URL: options.upstreamUrl, ...options.vars },
+        bindings: { ...(workerOptions.bindings as Record<string, unknown> | undefined), UPSTREAM_URL: options.upstreamUrl, ...(options.vars ?? {}) },
       },
     ],
     host: options.host ?? "127.0.0.1",

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { RAPI_REALM } from "../auth/passwords.ts";
+import { RAPI_REALM } from "../auth/realm.ts";
 import { parseUsersFile, userKey } from "../auth/users-file.ts";
 
 const USAGE = `usage:

@@ -8,13 +8,16 @@
 import { abortAllDurableObjects, createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { connect } from "cloudflare:sockets";
 import { env } from "cloudflare:workers";
-import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { userKey } from "../../src/auth/users-file";
 import type { Env } from "../../src/config";
 import worker from "../../src/index";
 import { GATEWAY_TEST_VARS } from "../support/test-users";
 import { basicAuth, EDGE_CREDENTIALS, expectRapiError, resetSimulator, seedEdgeUsers, setSimulatorFault, simulatorStats } from "../support/workers-helpers";
+
+function sleep(milliseconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+}
 import { gatewayWait, startJob } from "../jobs/job-helpers";
 
 const ORIGIN = "https://rapi-edge.test";
