@@ -142,7 +142,7 @@ export async function forwardToUpstream(checked: CheckedRequest, context: Reques
  */
 export function upstreamToResponse(upstream: UpstreamResponse): Response {
   if (upstream.status === 401 || upstream.status === 403) {
-    throw new RapiError(502, undefined, { detail: `upstream refused the gateway's account with ${upstream.status}` });
+    throw new RapiError(502, undefined, { detail: `upstream rejected the gateway's account with status ${upstream.status}; check UPSTREAM_READ_* and UPSTREAM_WRITE_*` });
   }
   if (upstream.status < 200 || upstream.status > 599) {
     throw new RapiError(502, undefined, { detail: `upstream returned the invalid status ${upstream.status}` });

@@ -1,4 +1,4 @@
-/** What an Authorization header carries, parsed the way ganeti-rapi parses it. */
+/** The content of an Authorization header, parsed the way ganeti-rapi parses it. */
 export type Credentials =
   | { readonly kind: "absent" }
   | { readonly kind: "basic-without-credentials" }

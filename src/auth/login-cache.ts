@@ -11,8 +11,8 @@ interface CachedLogin {
 const MAX_CACHED_LOGINS = 10_000;
 
 // Base64 decoding skips characters outside its alphabet, as the daemon's
-// does, so one valid login has endless spellings; only ordinary-sized
-// headers are cached, which keeps the cache under about 10 MB.
+// does, so one valid login has endless spellings. Only ordinary-sized
+// headers are cached, which keeps the keys to an estimated 10 MB at most.
 const MAX_CACHED_HEADER_LENGTH = 1024;
 
 /**

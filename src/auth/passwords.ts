@@ -37,8 +37,8 @@ export async function computeHa1(username: string, password: string): Promise<st
 }
 
 /**
- * Compares two strings in time that does not depend on where they differ:
- * both are hashed first so the comparison always sees equal lengths.
+ * Compares two strings in time that does not depend on where they differ.
+ * Both are hashed first, so the comparison always gets equal lengths.
  */
 export async function constantTimeEqual(left: string, right: string): Promise<boolean> {
   const [leftHash, rightHash] = await Promise.all([

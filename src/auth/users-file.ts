@@ -43,7 +43,7 @@ export function parseUsersFile(text: string): ParsedUsersFile {
   return { users, skippedLines };
 }
 
-/** The KV key under which a user's record is stored. */
+/** Returns the KV key under which a user's record is stored. */
 export function userKey(name: string): string {
   return `user:${name}`;
 }

@@ -70,8 +70,8 @@ function passedSettings(): Record<string, string> {
 }
 
 /**
- * Starts the simulator with two fresh upstream accounts that only this run
- * knows, and returns the Worker settings that use them.
+ * Starts the simulator with two upstream accounts whose passwords are made
+ * up for this run, and returns the Worker settings that use them.
  */
 async function startEmbeddedUpstream(): Promise<{ simulator: Simulator; vars: Record<string, string> }> {
   const readPassword = randomBytes(12).toString("hex");

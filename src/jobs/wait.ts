@@ -12,7 +12,7 @@ export type JobFields = Readonly<Record<string, unknown>>;
 /** One job log entry: `[serial, [seconds, microseconds], type, message]`. */
 export type LogEntry = readonly unknown[];
 
-/** The answer to a /wait that saw a change. */
+/** The response to a /wait that saw a change. */
 export interface WaitAnswer {
   readonly job_info: readonly unknown[];
   readonly log_entries: readonly LogEntry[];
@@ -22,9 +22,9 @@ export interface WaitAnswer {
 const FINAL_STATUSES: ReadonlySet<string> = new Set(["success", "error", "canceled"]);
 
 // The statuses in which a job may still change, so a client waits for it.
-// ganeti-luxid 3.0 answers at once only for final jobs and keeps a client
+// ganeti-luxid 3.0 responds at once only for final jobs and keeps a client
 // waiting on a canceling one, which would otherwise poll in a tight loop
-// until the cancel completes; the older Python job queue answered at once.
+// until the cancel completes. The older Python job queue responded at once.
 const WAITING_STATUSES: ReadonlySet<string> = new Set(["queued", "waiting", "running", "canceling"]);
 
 /** Returns the job's status, or null when the job has none (what ganeti-rapi 3.0 returns for an unknown id). */

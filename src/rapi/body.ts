@@ -13,9 +13,9 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Checks a Content-Type for a JSON body. ganeti-rapi compares the whole header
- * value, so `application/json; charset=utf-8` would get 415 there; the edge
- * accepts any parameters and case, but not a charset other than UTF-8, since
- * JSON text is UTF-8 (RFC 8259, section 8.1).
+ * value, so `application/json; charset=utf-8` would get 415 there. The edge
+ * accepts any parameters and case, but not a charset other than UTF-8,
+ * because JSON text is UTF-8 (RFC 8259, section 8.1).
  */
 export function isJsonContentType(value: string | null): boolean {
   if (value === null) {
@@ -65,9 +65,9 @@ function parseNodeRole(text: string): string {
 }
 
 /**
- * Validates and normalises a request body before it leaves the edge: an empty
- * body passes with any Content-Type (Ganeti's Python client sends one on every
- * GET); a non-empty one must be JSON in UTF-8 under a JSON Content-Type.
+ * Validates and normalises a request body before it leaves the edge. An empty
+ * body passes with any Content-Type, because Ganeti's Python client sends one
+ * on every GET. A non-empty one must be JSON in UTF-8 under a JSON Content-Type.
  */
 export function normaliseBody(route: RouteMatch, contentType: string | null, bytes: Uint8Array): NormalisedBody {
   if (bytes.byteLength === 0) {

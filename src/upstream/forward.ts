@@ -22,8 +22,8 @@ export interface UpstreamResponse {
   readonly elapsedMs: number;
 }
 
-// The daemon reads at most 4096 bytes of request headers; a long User-Agent
-// is the one client-controlled header we pass on, so it is cut short.
+// The daemon reads at most 4096 bytes of request headers. User-Agent is the
+// one client-controlled header passed on, so it is cut short.
 const MAX_USER_AGENT_LENGTH = 200;
 
 // A field value may hold no control characters (RFC 9110, section 5.5), and

@@ -157,7 +157,9 @@ def _():
 def _():
   job = writer.AddClusterTags(["e2e-cancel"])
   answer = writer.CancelJob(job)
-  assert isinstance(answer, list) and len(answer) == 2 and isinstance(answer[0], bool), answer
+  assert isinstance(answer, list), answer
+  assert len(answer) == 2, answer
+  assert isinstance(answer[0], bool), answer
   assert wait_with_long_polls(job) in ("success", "canceled")
   if "e2e-cancel" in writer.GetClusterTags():
     expect_success(writer.DeleteClusterTags(["e2e-cancel"]), "cleanup")
